@@ -1,0 +1,5 @@
+"""``python -m mapper.cli`` runs the command line."""
+
+from mapper.cli import main
+
+main()

@@ -1,0 +1,2 @@
+"""The pipeline: resolve participants to emails, one cycle of every step, the daemon, lookups
+and corrections."""

@@ -1,0 +1,1 @@
+"""Clients of the external APIs: each turns API JSON into mapper's own objects at the edge."""
