@@ -4,8 +4,8 @@ The scheduler is an APScheduler 3 ``BackgroundScheduler`` in UTC.  Jobs run on *
 thread (a ``ThreadPoolExecutor`` of size 1): two jobs never write at the same time (SQLite has one
 writer), and the jobs of a cycle run in the order they were due.  Every job has ``coalesce=True``
 (runs missed while the worker was busy collapse into one) and ``max_instances=1`` (a slow job is
-never queued twice), and a generous misfire grace time, because with one worker a job that waited
-behind a slow one is late but still wanted.  The lease heartbeat has its own executor so a long
+never queued twice), and no misfire grace limit: with one worker a job that waited behind a slow
+one, or a machine that slept, makes runs late, and a late run of an idempotent job is still wanted.  The lease heartbeat has its own executor so a long
 job cannot let the lease expire.
 
 Start-up: check the schema, take the ``daemon`` lease (or refuse), mark ``running`` job rows of
@@ -49,11 +49,9 @@ log = logging.getLogger("mapper.daemon")
 LEASE_NAME = "daemon"
 LEASE_TTL = timedelta(seconds=90)
 HEARTBEAT_SECONDS = 20.0
-#: A due run may start this late (waiting behind a slow job) and still run.
-MISFIRE_GRACE_SECONDS = 3600
-#: A late daily report always runs (once, coalesced): yesterday's report written at 18:00 after the
-#: machine slept is still wanted, and the next scheduled run would only cover the following day.
-REPORT_GRACE_SECONDS: int | None = None
+#: How late a due run may start and still run: no limit.  Jobs are idempotent, so a run that waited
+#: behind a slow job, or a daily report due while the machine slept, is still wanted (once: coalesced).
+MISFIRE_GRACE_SECONDS: int | None = None
 SHUTDOWN_TIMEOUT = 60.0
 HEARTBEAT_JOB = "lease_heartbeat"
 LEASE_EXECUTOR = "lease"
@@ -165,10 +163,9 @@ class Daemon:
                 at = self.settings.schedule.report_time
                 trigger = CronTrigger(hour=at.hour, minute=at.minute, second=at.second, timezone=UTC)
                 first = soon if self._report_missed(now) else trigger.get_next_fire_time(None, now)
-                grace = REPORT_GRACE_SECONDS
             else:
                 trigger = IntervalTrigger(seconds=spec.seconds, timezone=UTC)
-                first, grace = soon, MISFIRE_GRACE_SECONDS
+                first = soon
             scheduler.add_job(
                 self.run_job,
                 trigger,
@@ -178,7 +175,7 @@ class Daemon:
                 next_run_time=first,
                 coalesce=True,
                 max_instances=1,
-                misfire_grace_time=grace,
+                misfire_grace_time=MISFIRE_GRACE_SECONDS,
                 replace_existing=True,
             )
 
