@@ -5,8 +5,8 @@ thread (a ``ThreadPoolExecutor`` of size 1): two jobs never write at the same ti
 writer), and the jobs of a cycle run in the order they were due.  Every job has ``coalesce=True``
 (runs missed while the worker was busy collapse into one) and ``max_instances=1`` (a slow job is
 never queued twice), and no misfire grace limit: with one worker a job that waited behind a slow
-one, or a machine that slept, makes runs late, and a late run of an idempotent job is still wanted.  The lease heartbeat has its own executor so a long
-job cannot let the lease expire.
+one, or a machine that slept, makes runs late, and a late run of an idempotent job is still wanted.
+The lease heartbeat has its own executor so a long job cannot let the lease expire.
 
 Start-up: check the schema, take the ``daemon`` lease (or refuse), mark ``running`` job rows of
 dead holders ``abandoned``, then run every interval job at once (in cycle order) and on its
