@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlmodel import Session, col
 
 from mapper.matching import Correction, Decision, Method, Prior, Status, normalize_name
@@ -82,15 +82,20 @@ def _learned(
         "name": defaultdict(set),
     }
     settled: dict[tuple[str, str], str] = {}
-    for kind, keys in (("user_id", users), ("stable_id", stable), ("name", names)):
-        if not keys:
-            continue
-        for row in session.execute(
-            select(LearnedIdentity).where(col(LearnedIdentity.kind) == kind, col(LearnedIdentity.key).in_(keys))
-        ).scalars():
-            found[kind][row.key].add(row.email)
-            if row.method == Method.CORRECTION:
-                settled[(kind, row.key)] = row.email
+    wanted = [
+        and_(col(LearnedIdentity.kind) == kind, col(LearnedIdentity.key).in_(keys))
+        for kind, keys in (("user_id", users), ("stable_id", stable), ("name", names))
+        if keys
+    ]
+    if not wanted:
+        return found
+    identities = select(
+        col(LearnedIdentity.kind), col(LearnedIdentity.key), col(LearnedIdentity.email), col(LearnedIdentity.method)
+    ).where(or_(*wanted))
+    for kind, key, email, method in session.execute(identities):
+        found[kind][key].add(email)
+        if method == Method.CORRECTION:
+            settled[(kind, key)] = email
     for (kind, key), email in settled.items():
         found[kind][key] = {email}
     return found

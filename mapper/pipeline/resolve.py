@@ -24,7 +24,7 @@ from mapper.matching import Decision, Invitee, MatchSettings, Meeting, Participa
 from mapper.matching import Participant as MatchParticipant
 from mapper.pipeline.knowledge import learn, lessons, load_prior
 from mapper.sources.google.people import user_number
-from mapper.store import session_scope, upsert
+from mapper.store import session_scope, upsert, upsert_many
 from mapper.store.tables import CalendarEvent, Conference, MappingHistory, Participant, PersonCache
 from mapper.store.tables import Invitee as InviteeRow
 from mapper.store.tables import Mapping as MappingRow
@@ -71,41 +71,74 @@ def input_digest(participants: str | None, event_pk: int | None, invitees: str |
 MAX_PASSES = 4
 
 
+#: Conferences resolved per transaction: a commit per conference cost a third of a large run.
+BATCH_SIZE = 25
+
+CHANGED_REASON = "re-resolved: participants, invitees or knowledge changed"
+REVISIT_REASON = "re-resolved: an identity confirmed in another meeting"
+
+
 def resolve_conferences(ctx: JobContext) -> StepResult:
     """Resolve every dirty conference, oldest first, in passes: identities confirmed by a later
     meeting mark earlier conferences they now explain dirty, and the next pass resolves them.
     Stops between conferences once ``ctx.stopping()``; what is left stays dirty for the next run."""
     result = StepResult("resolve")
     settings = match_settings(ctx)
+    failed: set[int] = set()  # tried once in this run: later passes leave them for the next run
     for number in range(MAX_PASSES):
         with session_scope(ctx.engine) as session:
-            dirty = dirty_conferences(session, settings)
+            dirty = [(pk, digest) for pk, digest in dirty_conferences(session, settings) if pk not in failed]
         if not dirty:
             break
         if number:
             result.counts["conferences_revisited"] += len(dirty)
         ctx.progress.start("resolve", result.counts["conferences"] + len(dirty))
-        for conference_pk, digest in dirty:
+        reason = REVISIT_REASON if number else CHANGED_REASON
+        for start in range(0, len(dirty), BATCH_SIZE):
+            failed |= _resolve_batch(ctx, dirty[start : start + BATCH_SIZE], settings, reason, result)
+        if ctx.stopping():
+            break
+    return result
+
+
+def _resolve_batch(
+    ctx: JobContext, batch: Sequence[tuple[int, str]], settings: MatchSettings, reason: str, result: StepResult
+) -> set[int]:
+    """Resolve ``batch`` in one transaction (conferences after a stop are left for the next run).
+    When a conference fails, the batch is rolled back and each conference is resolved in its own
+    transaction, so only the failing one is reported (and stays dirty).  Returns the failed ids."""
+    failed: set[int] = set()
+    done = 0
+    counts: Counter[str] = Counter()
+    try:
+        with session_scope(ctx.engine) as session:
+            for conference_pk, digest in batch:
+                if ctx.stopping():
+                    break
+                counts.update(
+                    resolve_conference(session, conference_pk, digest, settings, ctx.clock.now(), reason=reason)
+                )
+                done += 1
+    except MapperError:
+        done = 0
+        counts.clear()
+        for conference_pk, digest in batch:
             if ctx.stopping():
-                result.counts["conferences_left_for_next_run"] += 1
-                continue
+                break
             try:
                 with session_scope(ctx.engine) as session:
-                    reason = (
-                        "re-resolved: participants, invitees or knowledge changed"
-                        if not number
-                        else "re-resolved: an identity confirmed in another meeting"
-                    )
-                    result.counts.update(
+                    counts.update(
                         resolve_conference(session, conference_pk, digest, settings, ctx.clock.now(), reason=reason)
                     )
             except MapperError as exc:
                 result.problems.append(f"resolve conference {conference_pk}: {exc}")
-            result.counts["conferences"] += 1
-            ctx.progress.advance("resolve")
-        if ctx.stopping():
-            break
-    return result
+                failed.add(conference_pk)
+            done += 1
+    result.counts.update(counts)
+    result.counts["conferences"] += done
+    result.counts["conferences_left_for_next_run"] += len(batch) - done
+    ctx.progress.advance("resolve", done)
+    return failed
 
 
 def resolve_conference(
@@ -115,7 +148,7 @@ def resolve_conference(
     settings: MatchSettings,
     now: datetime,
     *,
-    reason: str = "re-resolved: participants, invitees or knowledge changed",
+    reason: str = CHANGED_REASON,
 ) -> Counter[str]:
     """Match one conference and write its mappings (inside the caller's transaction)."""
     conference = session.get(Conference, conference_pk)
@@ -163,14 +196,18 @@ def resolve_conference(
     }
     counts: Counter[str] = Counter(mappings_written=0, mappings_changed=0, identities_learned=0)
     taught: list[tuple[str, str, str, str]] = []
+    new_rows: list[dict[str, Any]] = []
     for participant, decision in zip(participants, decisions, strict=True):
         assert participant.id is not None
-        written = write_mapping(session, participant.id, decision, existing.get(participant.id), now, reason)
+        current = existing.get(participant.id)
+        written = write_mapping(session, participant.id, decision, current, now, reason, new_rows=new_rows)
         if written:
             counts["mappings_written"] += 1
-            counts["mappings_changed"] += int(participant.id in existing)
+            counts["mappings_changed"] += int(current is not None)
             taught.extend(lessons(participant, decision))
         counts[f"status_{decision.status.value}"] += 1
+    # An upsert, so a concurrent resolve of the same conference cannot trip the unique key.
+    upsert_many(session, MappingRow, new_rows, keys=["participant_pk"])
     new = learn(session, taught, now)
     counts["identities_learned"] += len(new)
     if new:
@@ -181,13 +218,12 @@ def resolve_conference(
     return counts
 
 
-def to_matcher(participant: Participant, profiles: Mapping[str, PersonCache]) -> MatchParticipant:
-    """A stored participant as the matcher sees it (People/Directory email included when visible)."""
+def to_matcher(participant: Participant, profiles: Mapping[str, tuple[str, str | None]]) -> MatchParticipant:
+    """A stored participant as the matcher sees it (People/Directory email included when visible);
+    ``profiles`` maps a user number to the (email, source) the People cache holds for it."""
     email = source = None
     if participant.user_id:
-        profile = profiles.get(user_number(participant.user_id))
-        if profile is not None and profile.email:
-            email, source = profile.email, profile.source
+        email, source = profiles.get(user_number(participant.user_id), (None, None))
     kind = ParticipantKind(participant.kind) if participant.kind in _KINDS else ParticipantKind.UNKNOWN
     return MatchParticipant(
         id=participant.source_key,
@@ -200,12 +236,16 @@ def to_matcher(participant: Participant, profiles: Mapping[str, PersonCache]) ->
     )
 
 
-def _profiles(session: Session, participants: Sequence[Participant]) -> dict[str, PersonCache]:
+def _profiles(session: Session, participants: Sequence[Participant]) -> dict[str, tuple[str, str | None]]:
     numbers = sorted({user_number(p.user_id) for p in participants if p.user_id})
     if not numbers:
         return {}
-    rows = session.execute(select(PersonCache).where(col(PersonCache.user_id).in_(numbers))).scalars()
-    return {row.user_id: row for row in rows}
+    rows = session.execute(
+        select(col(PersonCache.user_id), col(PersonCache.email), col(PersonCache.source)).where(
+            col(PersonCache.user_id).in_(numbers), col(PersonCache.email).is_not(None)
+        )
+    )
+    return {user: (email, source) for user, email, source in rows if email}
 
 
 def _json(value: Any) -> Any:
@@ -219,9 +259,19 @@ def _json(value: Any) -> Any:
 
 
 def write_mapping(
-    session: Session, participant_pk: int, decision: Decision, current: MappingRow | None, now: datetime, reason: str
+    session: Session,
+    participant_pk: int,
+    decision: Decision,
+    current: MappingRow | None,
+    now: datetime,
+    reason: str,
+    *,
+    new_rows: list[dict[str, Any]] | None = None,
 ) -> bool:
-    """Store a decision; keep history of changes; True when anything was written."""
+    """Store a decision; keep history of changes; True when anything was written.
+
+    A first mapping is upserted at once, or appended to ``new_rows`` for the caller to write
+    in one statement with the rest of its conference."""
     candidates = [{"email": c.email, "score": round(c.score, 4)} for c in decision.candidates]
     evidence = _json(decision.evidence)
     confidence = round(decision.confidence, 4)
@@ -237,13 +287,12 @@ def write_mapping(
     if current is not None and all(getattr(current, key) == value for key, value in fields.items()):
         return False
     if current is None:
-        # An upsert, so a concurrent resolve of the same conference cannot trip the unique key.
-        upsert(
-            session,
-            MappingRow,
-            {"participant_pk": participant_pk, "resolved_at": now, **fields},
-            keys=["participant_pk"],
-        )
+        row = {"participant_pk": participant_pk, "resolved_at": now, **fields}
+        if new_rows is None:
+            # An upsert, so a concurrent resolve of the same conference cannot trip the unique key.
+            upsert(session, MappingRow, row, keys=["participant_pk"])
+        else:
+            new_rows.append(row)
         return True
     same_outcome = (current.email, current.status, current.method) == (
         decision.email,

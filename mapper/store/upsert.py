@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table as SATable
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import Session
 
 from mapper.store.tables import Table
@@ -67,12 +69,7 @@ def upsert_many(
     refresh = list(update) if update is not None else [c for c in columns if c not in keys]
     if not refresh:
         refresh = [keys[0]]  # a no-op update so RETURNING yields the existing row
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    base = insert(table)
-    statement = base.on_conflict_do_update(
-        index_elements=list(keys), set_={name: base.excluded[name] for name in refresh}
-    ).returning(table.c.id, sort_by_parameter_order=True)
+    statement = _statement(session.get_bind().dialect.name, table, tuple(keys), tuple(refresh))
     defaults = {name: _default(table, name) for name in columns}
     ids: list[int] = []
     for start in range(0, len(rows), 1000):
@@ -83,6 +80,17 @@ def upsert_many(
         ]
         ids.extend(row[0] for row in session.execute(statement, chunk))
     return ids
+
+
+@lru_cache(maxsize=256)
+def _statement(dialect: str, table: SATable, keys: tuple[str, ...], refresh: tuple[str, ...]) -> ReturningInsert[Any]:
+    """The upsert statement, built once per shape: building ``excluded`` proxies every column,
+    which cost more than the write itself when one row is upserted at a time."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    base = insert(table)
+    return base.on_conflict_do_update(
+        index_elements=list(keys), set_={name: base.excluded[name] for name in refresh}
+    ).returning(table.c.id, sort_by_parameter_order=True)
 
 
 __all__ = ["upsert", "upsert_many"]

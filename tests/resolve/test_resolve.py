@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
+from mapper.errors import DataError
+from mapper.pipeline import resolve as resolve_module
 from mapper.pipeline.resolve import resolve_conferences
 from mapper.store import session_scope
 from mapper.store.tables import Conference, LearnedIdentity, Mapping, MappingHistory, Participant
@@ -125,3 +130,66 @@ def test_conference_without_event_resolves_exact_sources_only(engine: Engine) ->
     found = mappings(engine)
     assert found["0"] == ("omar.haddad@acme.example", "resolved", "people_api")
     assert found["1"][0] is None and found["1"][1] == "unresolved"
+
+
+def test_a_failing_conference_is_reported_and_the_rest_of_its_batch_is_stored(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = Builder(engine)
+    event = world.event("e1", T0, INVITEES)
+    for n in range(5):  # one transaction would hold all five
+        world.conference(f"conferenceRecords/c{n}", event, T0 + timedelta(minutes=n), standard_participants())
+    with Session(engine) as session:
+        broken = session.exec(select(Conference.id).where(Conference.source_key == "conferenceRecords/c2")).one()
+    real = resolve_module.resolve_conference
+
+    def failing(session: Session, conference_pk: int, *args: Any, **kwargs: Any) -> Counter[str]:
+        counts = real(session, conference_pk, *args, **kwargs)  # writes, then fails: must be rolled back
+        if conference_pk == broken:
+            raise DataError("conference c2: an invitee list that cannot be read")
+        return counts
+
+    monkeypatch.setattr(resolve_module, "resolve_conference", failing)
+    result = resolve_conferences(context(engine))
+    assert result.problems == [f"resolve conference {broken}: conference c2: an invitee list that cannot be read"]
+    assert result.counts["conferences"] == 5
+    with Session(engine) as session:
+        resolved = {
+            key: digest is not None
+            for key, digest in session.exec(select(Conference.source_key, Conference.resolved_digest)).all()
+        }
+        stored = set(
+            session.exec(
+                select(Participant.conference_pk).join(Mapping, col(Mapping.participant_pk) == col(Participant.id))
+            ).all()
+        )
+    assert resolved == {f"conferenceRecords/c{n}": n != 2 for n in range(5)}
+    assert broken not in stored and len(stored) == 4
+    monkeypatch.setattr(resolve_module, "resolve_conference", real)
+    again = resolve_conferences(context(engine))  # the failed one is still dirty, and only it
+    assert (again.counts["conferences"], again.problems) == (1, [])
+
+
+def test_a_stop_mid_batch_keeps_what_was_resolved_and_leaves_the_rest(engine: Engine) -> None:
+    world = Builder(engine)
+    event = world.event("e1", T0, INVITEES)
+    for n in range(5):
+        world.conference(f"conferenceRecords/c{n}", event, T0 + timedelta(minutes=n), standard_participants())
+    ctx = context(engine)
+    real_now = ctx.clock.now
+    calls = []
+
+    def now() -> datetime:  # called once per conference: stop after the second
+        calls.append(1)
+        if len(calls) == 2:
+            ctx.stop.set()
+        return real_now()
+
+    ctx.clock.now = now  # type: ignore[method-assign]
+    result = resolve_conferences(ctx)
+    assert (result.counts["conferences"], result.counts["conferences_left_for_next_run"]) == (2, 3)
+    with Session(engine) as session:
+        done = session.exec(select(Conference.source_key).where(col(Conference.resolved_digest).is_not(None))).all()
+    assert sorted(done) == ["conferenceRecords/c0", "conferenceRecords/c1"]
+    rest = resolve_conferences(context(engine))
+    assert rest.counts["conferences"] == 3
