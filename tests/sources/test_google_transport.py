@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from googleapiclient.discovery import build
 from googleapiclient.http import HttpMockSequence
 
 from mapper.config import Settings
 from mapper.errors import AuthError, NotFoundError, RateLimitedError, SyncTokenExpiredError, UpstreamError
-from mapper.sources.google.api import GoogleApi
+from mapper.sources.google.api import CachedResource, GoogleApi
 from mapper.sources.google.calendar import CalendarClient
 from mapper.sources.metrics import CallCounter
 from mapper.sources.retry import RetryPolicy
@@ -154,3 +155,16 @@ def test_malformed_items_are_skipped_and_reported() -> None:
     assert [event.event_id for event in result.events] == ["e1"]
     assert len(result.problems) == 2
     assert "unknown status 'postponed'" in result.problems[0]
+
+
+def test_collections_are_built_once_per_thread_and_methods_make_fresh_requests() -> None:
+    service = CachedResource(build("meet", "v2", http=HttpMockSequence([]), static_discovery=True))
+    sessions = service.conferenceRecords().participants().participantSessions()
+    assert sessions is service.conferenceRecords().participants().participantSessions()
+    first = sessions.list(parent="conferenceRecords/a/participants/1", pageSize=250)
+    second = sessions.list(parent="conferenceRecords/a/participants/2", pageSize=250)
+    assert first is not second
+    assert first.uri.endswith("/v2/conferenceRecords/a/participants/1/participantSessions?pageSize=250&alt=json")
+    assert second.methodId == "meet.conferenceRecords.participants.participantSessions.list"
+    with pytest.raises(AttributeError):
+        service.conferenceRecords().nonsense()

@@ -40,6 +40,33 @@ _SERVICES: dict[str, tuple[str, str]] = {
 Resource = Any  # googleapiclient.discovery.Resource: dynamically typed
 
 
+class CachedResource:
+    """A discovery ``Resource`` whose sub-collections (``conferenceRecords()``, ``participants()``...)
+    are built once.  The client library builds a collection, with every method on it, at each call:
+    that cost more CPU than the HTTP request itself.  Methods pass straight through.  Like the
+    resource it wraps, one instance belongs to one thread."""
+
+    def __init__(self, resource: Resource) -> None:
+        self._resource = resource
+        description = getattr(resource, "_resourceDesc", None)
+        self._collections = (
+            frozenset(description.get("resources", {})) if isinstance(description, dict) else frozenset()
+        )
+        self._children: dict[str, CachedResource] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self._collections:
+            return getattr(self._resource, name)
+
+        def collection() -> CachedResource:
+            child = self._children.get(name)
+            if child is None:
+                child = self._children[name] = CachedResource(getattr(self._resource, name)())
+            return child
+
+        return collection
+
+
 class GoogleApi:
     """Calls one Google API; thread-safe (each thread gets its own httplib2 connection)."""
 
@@ -87,13 +114,15 @@ class GoogleApi:
             http = self._http_factory(credentials)
             with self._opened_lock:
                 self._opened.append(http)
-            cache[key] = build(
-                name,
-                version,
-                http=http,
-                client_options={"api_endpoint": self._endpoint},
-                static_discovery=True,
-                cache_discovery=False,
+            cache[key] = CachedResource(
+                build(
+                    name,
+                    version,
+                    http=http,
+                    client_options={"api_endpoint": self._endpoint},
+                    static_discovery=True,
+                    cache_discovery=False,
+                )
             )
         return cache[key]
 
