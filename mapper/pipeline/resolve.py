@@ -207,7 +207,7 @@ def resolve_conference(
             taught.extend(lessons(participant, decision))
         counts[f"status_{decision.status.value}"] += 1
     # An upsert, so a concurrent resolve of the same conference cannot trip the unique key.
-    upsert_many(session, MappingRow, new_rows, keys=["participant_pk"])
+    upsert_many(session, MappingRow, new_rows, keys=["participant_pk"], ids=False)
     new = learn(session, taught, now)
     counts["identities_learned"] += len(new)
     if new:

@@ -7,8 +7,9 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table as SATable
+from sqlalchemy import select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import ReturningInsert
+from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session
 
 from mapper.store.tables import Table
@@ -57,8 +58,15 @@ def upsert_many(
     *,
     keys: Sequence[str],
     update: Sequence[str] | None = None,
+    ids: bool = True,
 ) -> list[int]:
-    """:func:`upsert` for many rows with the same columns in one statement; returns ids in order."""
+    """:func:`upsert` for many rows with the same columns; returns their ids in order (or ``[]``
+    when ``ids`` is false and nobody needs them).
+
+    Rows are written with ``executemany`` and the ids read back by key: on SQLite an upsert with
+    ``RETURNING`` in input order runs one statement per row, which made writes the slowest part of
+    a large sync.
+    """
     if not rows:
         return []
     table = _table(model)
@@ -69,28 +77,62 @@ def upsert_many(
     refresh = list(update) if update is not None else [c for c in columns if c not in keys]
     if not refresh:
         refresh = [keys[0]]  # a no-op update so RETURNING yields the existing row
-    statement = _statement(session.get_bind().dialect.name, table, tuple(keys), tuple(refresh))
+    dialect = session.get_bind().dialect.name
+    shape = (dialect, table, tuple(keys), tuple(refresh))
     defaults = {name: _default(table, name) for name in columns}
-    ids: list[int] = []
-    for start in range(0, len(rows), 1000):
-        # One cached statement run as "insertmanyvalues": RETURNING ids come back in input order.
+    found: list[int] = []
+    for start in range(0, len(rows), CHUNK):
         chunk = [
             {name: row[name] if name in row else defaults[name] for name in columns}
-            for row in rows[start : start + 1000]
+            for row in rows[start : start + CHUNK]
         ]
-        ids.extend(row[0] for row in session.execute(statement, chunk))
-    return ids
+        if ids and len(chunk) == 1:
+            found.extend(row[0] for row in session.execute(_statement(*shape, returning=True), chunk))
+            continue
+        session.execute(_statement(*shape, returning=False), chunk)
+        if ids:
+            found.extend(_ids(session, table, keys, chunk) or _returned(session, shape, chunk))
+    return found
+
+
+#: Rows per statement (and per id lookup: two-column keys stay well under SQLite's 32,766 variables).
+CHUNK = 1000
+
+
+def _ids(session: Session, table: SATable, keys: Sequence[str], chunk: list[dict[str, Any]]) -> list[int] | None:
+    """The ids of the rows just written, in order, read by their keys; None when a key does not
+    read back as written (a column type that changes values): the caller then uses RETURNING."""
+    key_columns = [table.c[key] for key in keys]
+    wanted = [tuple(row[key] for key in keys) for row in chunk]
+    condition = (
+        key_columns[0].in_([value[0] for value in wanted])
+        if len(keys) == 1
+        else tuple_(*key_columns).in_(list(dict.fromkeys(wanted)))
+    )
+    stored = {tuple(row[1:]): row[0] for row in session.execute(select(table.c.id, *key_columns).where(condition))}
+    if any(value not in stored for value in wanted):
+        return None
+    return [stored[value] for value in wanted]
+
+
+def _returned(
+    session: Session, shape: tuple[str, SATable, tuple[str, ...], tuple[str, ...]], chunk: list[dict[str, Any]]
+) -> list[int]:
+    return [row[0] for row in session.execute(_statement(*shape, returning=True), chunk)]
 
 
 @lru_cache(maxsize=256)
-def _statement(dialect: str, table: SATable, keys: tuple[str, ...], refresh: tuple[str, ...]) -> ReturningInsert[Any]:
+def _statement(
+    dialect: str, table: SATable, keys: tuple[str, ...], refresh: tuple[str, ...], *, returning: bool
+) -> Executable:
     """The upsert statement, built once per shape: building ``excluded`` proxies every column,
     which cost more than the write itself when one row is upserted at a time."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     base = insert(table)
-    return base.on_conflict_do_update(
+    statement = base.on_conflict_do_update(
         index_elements=list(keys), set_={name: base.excluded[name] for name in refresh}
-    ).returning(table.c.id, sort_by_parameter_order=True)
+    )
+    return statement.returning(table.c.id, sort_by_parameter_order=True) if returning else statement
 
 
 __all__ = ["upsert", "upsert_many"]

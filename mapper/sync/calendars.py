@@ -187,7 +187,7 @@ def write_events(session: Session, calendar_pk: int, listing: SyncResult, now: d
     for chunk in _chunks(stale, 500):
         session.execute(delete(Invitee).where(col(Invitee.id).in_(chunk)))
     if wanted:
-        upsert_many(session, Invitee, list(wanted.values()), keys=["event_pk", "email"])
+        upsert_many(session, Invitee, list(wanted.values()), keys=["event_pk", "email"], ids=False)
     counts["invitees"] = len(wanted)
     return counts
 

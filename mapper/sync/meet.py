@@ -197,7 +197,7 @@ def write_record(
                 }
             )
     if session_rows:
-        upsert_many(session, ParticipantSession, session_rows, keys=["source_key"])
+        upsert_many(session, ParticipantSession, session_rows, keys=["source_key"], ids=False)
     counts["sessions"] += len(session_rows)
     return conference_pk
 

@@ -60,7 +60,7 @@ def resolve_profiles(ctx: JobContext) -> StepResult:
     result.counts["profiles_visible"] = sum(1 for row in rows if row["visible"])
     result.counts["profiles_not_visible"] = len(rows) - result.counts["profiles_visible"]
     with session_scope(ctx.engine) as session:
-        upsert_many(session, PersonCache, rows, keys=["user_id"])
+        upsert_many(session, PersonCache, rows, keys=["user_id"], ids=False)
         result.counts["conferences_to_resolve_again"] = _mark_conferences(session, missing)
     ctx.progress.advance("people", len(missing))
     return result

@@ -245,7 +245,7 @@ def write_bot(session: Session, fetched: FetchedBot, listed_digest: str, now: da
             )
         )
     if session_rows:
-        upsert_many(session, ParticipantSession, session_rows, keys=["source_key"])
+        upsert_many(session, ParticipantSession, session_rows, keys=["source_key"], ids=False)
     counts["participants"], counts["sessions"] = len(pks), len(session_rows)
     counts["bots_collected"] = 1
     return counts

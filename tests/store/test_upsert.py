@@ -234,3 +234,35 @@ def test_utc_datetime_round_trip(sqlite_engine: Engine, moment: Any) -> None:
         # Compare instants: PEP 495 makes inter-zone == False for times inside a DST fold.
         assert row.synced_at.timestamp() == moment.timestamp()
         assert row.synced_at.utcoffset() == timedelta(0)
+
+
+def test_upsert_many_returns_ids_in_input_order_for_new_and_existing_rows(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        calendar = upsert(session, Calendar, {"calendar_id": "ada@corp.example"}, keys=["calendar_id"])
+        event = upsert(
+            session, CalendarEvent, {"calendar_pk": calendar, "event_id": "e1"}, keys=["calendar_pk", "event_id"]
+        )
+        first = upsert_many(
+            session,
+            Invitee,
+            [{"event_pk": event, "email": f"p{n}@corp.example", "display_name": f"P {n}"} for n in range(0, 2500, 2)],
+            keys=["event_pk", "email"],
+        )
+    rows = [{"event_pk": event, "email": f"p{n}@corp.example", "display_name": f"Q {n}"} for n in range(2499, -1, -1)]
+    with session_scope(engine) as session:
+        ids = upsert_many(session, Invitee, rows, keys=["event_pk", "email"])  # two keys, > one chunk
+        assert upsert_many(session, Invitee, rows[:10], keys=["event_pk", "email"], ids=False) == []
+    assert len(ids) == len(set(ids)) == 2500
+    with Session(engine) as session:
+        stored = {row.email: (row.id, row.display_name) for row in session.execute(select(Invitee)).scalars()}
+    assert [stored[row["email"]] for row in rows] == [
+        (pk, row["display_name"]) for pk, row in zip(ids, rows, strict=True)
+    ]
+    assert [stored[f"p{n}@corp.example"][0] for n in range(0, 2500, 2)] == first  # existing rows kept their ids
+
+
+def test_upsert_many_with_a_key_given_twice_returns_the_same_row(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        rows = [{"calendar_id": "a@corp.example"}, {"calendar_id": "b@corp.example"}]
+        ids = upsert_many(session, Calendar, [*rows, rows[0]], keys=["calendar_id"])
+    assert ids[0] == ids[2] != ids[1]
