@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -99,7 +100,9 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
 
 
+@lru_cache(maxsize=1)
 def _base() -> AnySelect:
+    """Every lookup's select, built once (statements are immutable; building it took half a lookup)."""
     statement: AnySelect = (
         select(
             col(Participant.id),
