@@ -24,7 +24,7 @@ from mapper.matching import Decision, Invitee, MatchSettings, Meeting, Participa
 from mapper.matching import Participant as MatchParticipant
 from mapper.pipeline.knowledge import learn, lessons, load_prior
 from mapper.sources.google.people import user_number
-from mapper.store import session_scope, upsert, upsert_many
+from mapper.store import session_scope, upsert_many
 from mapper.store.tables import CalendarEvent, Conference, MappingHistory, Participant, PersonCache
 from mapper.store.tables import Invitee as InviteeRow
 from mapper.store.tables import Mapping as MappingRow
@@ -110,14 +110,16 @@ def _resolve_batch(
     failed: set[int] = set()
     done = 0
     counts: Counter[str] = Counter()
+
+    def resolve(session: Session, conference_pk: int, digest: str) -> None:
+        counts.update(resolve_conference(session, conference_pk, digest, settings, ctx.clock.now(), reason=reason))
+
     try:
         with session_scope(ctx.engine) as session:
             for conference_pk, digest in batch:
                 if ctx.stopping():
                     break
-                counts.update(
-                    resolve_conference(session, conference_pk, digest, settings, ctx.clock.now(), reason=reason)
-                )
+                resolve(session, conference_pk, digest)
                 done += 1
     except MapperError:
         done = 0
@@ -127,9 +129,7 @@ def _resolve_batch(
                 break
             try:
                 with session_scope(ctx.engine) as session:
-                    counts.update(
-                        resolve_conference(session, conference_pk, digest, settings, ctx.clock.now(), reason=reason)
-                    )
+                    resolve(session, conference_pk, digest)
             except MapperError as exc:
                 result.problems.append(f"resolve conference {conference_pk}: {exc}")
                 failed.add(conference_pk)
@@ -200,7 +200,7 @@ def resolve_conference(
     for participant, decision in zip(participants, decisions, strict=True):
         assert participant.id is not None
         current = existing.get(participant.id)
-        written = write_mapping(session, participant.id, decision, current, now, reason, new_rows=new_rows)
+        written = write_mapping(session, participant.id, decision, current, now, reason, new_rows)
         if written:
             counts["mappings_written"] += 1
             counts["mappings_changed"] += int(current is not None)
@@ -242,7 +242,7 @@ def _profiles(session: Session, participants: Sequence[Participant]) -> dict[str
         return {}
     rows = session.execute(
         select(col(PersonCache.user_id), col(PersonCache.email), col(PersonCache.source)).where(
-            col(PersonCache.user_id).in_(numbers), col(PersonCache.email).is_not(None)
+            col(PersonCache.user_id).in_(numbers)
         )
     )
     return {user: (email, source) for user, email, source in rows if email}
@@ -265,13 +265,12 @@ def write_mapping(
     current: MappingRow | None,
     now: datetime,
     reason: str,
-    *,
-    new_rows: list[dict[str, Any]] | None = None,
+    new_rows: list[dict[str, Any]],
 ) -> bool:
     """Store a decision; keep history of changes; True when anything was written.
 
-    A first mapping is upserted at once, or appended to ``new_rows`` for the caller to write
-    in one statement with the rest of its conference."""
+    A first mapping is appended to ``new_rows``, for the caller to upsert in one statement with the
+    rest of its conference."""
     candidates = [{"email": c.email, "score": round(c.score, 4)} for c in decision.candidates]
     evidence = _json(decision.evidence)
     confidence = round(decision.confidence, 4)
@@ -287,12 +286,7 @@ def write_mapping(
     if current is not None and all(getattr(current, key) == value for key, value in fields.items()):
         return False
     if current is None:
-        row = {"participant_pk": participant_pk, "resolved_at": now, **fields}
-        if new_rows is None:
-            # An upsert, so a concurrent resolve of the same conference cannot trip the unique key.
-            upsert(session, MappingRow, row, keys=["participant_pk"])
-        else:
-            new_rows.append(row)
+        new_rows.append({"participant_pk": participant_pk, "resolved_at": now, **fields})
         return True
     same_outcome = (current.email, current.status, current.method) == (
         decision.email,

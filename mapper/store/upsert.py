@@ -86,8 +86,8 @@ def upsert_many(
             {name: row[name] if name in row else defaults[name] for name in columns}
             for row in rows[start : start + CHUNK]
         ]
-        if ids and len(chunk) == 1:
-            found.extend(row[0] for row in session.execute(_statement(*shape, returning=True), chunk))
+        if ids and len(chunk) == 1:  # one row: RETURNING is one statement too
+            found.extend(_returned(session, shape, chunk))
             continue
         session.execute(_statement(*shape, returning=False), chunk)
         if ids:
